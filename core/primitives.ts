@@ -266,9 +266,10 @@ export type Kernels<H> = { readonly [P in PrimitiveName]: Kernel<H, P> };
 /**
  * The backend contract. `H` is the backend's data handle (a typed array for the scalar backend,
  * a GPU buffer for WebGPU). Handles are immutable once returned: no kernel writes into a handle it
- * did not just create.
+ * did not just create. `Backend` without a type argument accepts any backend.
  */
-export interface Backend<H = unknown> {
+// deno-lint-ignore no-explicit-any
+export interface Backend<H = any> {
   /** A short name: `scalar`, `worker`, `webgpu`. */
   readonly name: string;
   /** The dtypes this backend can store and compute with. */
