@@ -36,7 +36,7 @@ function checkDType(op: string, dtype: unknown): DType {
   return dtype;
 }
 
-function inferShape(op: string, values: TensorLike): number[] {
+function inferShape(values: TensorLike): number[] {
   const shape: number[] = [];
   let v: TensorLike = values;
   while (Array.isArray(v)) {
@@ -139,7 +139,7 @@ export function tensor(values: TensorLike | TypedArray, options: TensorOptions =
     );
   }
   const dtype = checkDType(op, options.dtype ?? "float32");
-  const nested = inferShape(op, values);
+  const nested = inferShape(values);
   const flat: number[] = [];
   flattenInto(op, values, nested, 0, flat, "");
   let shape = nested;

@@ -4,8 +4,6 @@
  */
 
 import { defineOp, type DiffOp } from "../op.ts";
-import type { UnaryOp } from "../primitives.ts";
-import { runKernel } from "../_run.ts";
 import type { Tensor } from "../tensor.ts";
 import { checkFloat, checkTensor, scalarLike } from "./_util.ts";
 import { rawBinary } from "./arithmetic.ts";
