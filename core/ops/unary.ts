@@ -4,10 +4,10 @@
  */
 
 import { defineOp, type DiffOp } from "../op.ts";
+import type { UnaryOp } from "../primitives.ts";
 import type { Tensor } from "../tensor.ts";
-import { checkFloat, checkTensor, scalarLike } from "./_util.ts";
+import { checkFloat, checkTensor, rawUnary, scalarLike } from "./_util.ts";
 import { rawBinary } from "./arithmetic.ts";
-import { rawUnary } from "./_util.ts";
 
 function unary(
   name: UnaryOp,
