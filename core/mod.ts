@@ -15,3 +15,5 @@ export * from "./shape.ts";
 export * from "./padding.ts";
 export * from "./op.ts";
 export * from "./ops/mod.ts";
+export * from "./random.ts";
+export * from "./tree.ts";
