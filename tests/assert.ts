@@ -114,7 +114,9 @@ export function assertStringIncludes(actual: string, expected: string, msg?: str
 /** Asserts that `actual` matches the regular expression. */
 export function assertMatch(actual: string, expected: RegExp, msg?: string): void {
   if (expected.test(actual)) return;
-  throw new AssertionError(`${msg ? msg + ": " : ""}Expected ${format(actual)} to match ${expected}`);
+  throw new AssertionError(
+    `${msg ? msg + ": " : ""}Expected ${format(actual)} to match ${expected}`,
+  );
 }
 
 /** Asserts that `value` is an instance of `type`. */
