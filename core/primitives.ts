@@ -245,7 +245,8 @@ export const PRIMITIVE_NAMES: readonly PrimitiveName[] = Object.freeze(
   ] as const satisfies readonly PrimitiveName[],
 );
 
-type Tuple<N extends number, T, Acc extends T[] = []> = Acc["length"] extends N ? Acc
+/** A tuple of `N` elements of type `T`. */
+export type Tuple<N extends number, T, Acc extends T[] = []> = Acc["length"] extends N ? Acc
   : Tuple<N, T, [...Acc, T]>;
 
 /** The inputs a kernel receives for primitive `P`: a fixed-length tuple, or an array for `-1`. */

@@ -42,7 +42,8 @@ export function rawBinary(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   return runKernel(op, "binary", [a, b], { op }, shape, a.dtype);
 }
 
-type BinaryGrad = [Tensor, Tensor];
+/** The gradients of a binary op: `[da, db]`, each summed back to its operand's shape. */
+export type BinaryGrad = [Tensor, Tensor];
 
 function binary(
   name: BinaryOp,
