@@ -58,9 +58,9 @@ function flattenInto(
   if (axis === shape.length) {
     if (typeof values !== "number") {
       throw new TypeError(
-        `${op}: values${path} must be a number (the nesting is ragged), but got ${
-          Array.isArray(values) ? "an array" : show(values)
-        }`,
+        `${op}: values${path} must be a number${
+          Array.isArray(values) ? " (the nesting is ragged)" : ""
+        }, but got ${Array.isArray(values) ? "an array" : show(values)}`,
       );
     }
     out.push(values);
@@ -105,7 +105,6 @@ export function fromValues(
  */
 export function tensor(values: TensorLike | TypedArray, options: TensorOptions = {}): Tensor {
   const op = "tensor";
-  const backend = options.backend ?? getDefaultBackend();
   if (ArrayBuffer.isView(values)) {
     if (
       !(values instanceof Float32Array || values instanceof Float64Array ||
@@ -129,7 +128,7 @@ export function tensor(values: TensorLike | TypedArray, options: TensorOptions =
       );
     }
     checkInt32Values(op, values, dtype);
-    return fromValues(values, shape, dtype, backend);
+    return fromValues(values, shape, dtype, checkBackend(op, options.backend, dtype));
   }
   if (typeof values !== "number" && !Array.isArray(values)) {
     throw new TypeError(
@@ -154,7 +153,7 @@ export function tensor(values: TensorLike | TypedArray, options: TensorOptions =
     }
   }
   checkInt32Values(op, flat, dtype);
-  return fromValues(flat, shape, dtype, backend);
+  return fromValues(flat, shape, dtype, checkBackend(op, options.backend, dtype));
 }
 
 function checkInt32Values(op: string, values: ArrayLike<number>, dtype: DType): void {
@@ -179,7 +178,15 @@ function checkInt32Values(op: string, values: ArrayLike<number>, dtype: DType): 
  * ```
  */
 export function full(shape: readonly number[], value: number, options: CreateOptions = {}): Tensor {
-  const op = "full";
+  return filled("full", shape, value, options);
+}
+
+function filled(
+  op: string,
+  shape: readonly number[],
+  value: number,
+  options: CreateOptions,
+): Tensor {
   const s = checkShape(op, "shape", shape);
   const dtype = checkDType(op, options.dtype ?? "float32");
   if (typeof value !== "number") {
@@ -188,8 +195,20 @@ export function full(shape: readonly number[], value: number, options: CreateOpt
   const data = allocate(dtype, sizeOf(s));
   checkInt32Values(op, [value], dtype);
   data.fill(value);
-  const backend = options.backend ?? getDefaultBackend();
+  const backend = checkBackend(op, options.backend, dtype);
   return new Tensor(backend, backend.upload(data, s, dtype), s, dtype);
+}
+
+function checkBackend(op: string, backend: Backend | undefined, dtype: DType): Backend {
+  const b = backend ?? getDefaultBackend();
+  if (!b.dtypes.includes(dtype)) {
+    throw new TypeError(
+      `${op}: the ${b.name} backend does not support dtype ${dtype} (it supports ${
+        b.dtypes.join(", ")
+      })`,
+    );
+  }
+  return b;
 }
 
 /**
@@ -202,7 +221,7 @@ export function full(shape: readonly number[], value: number, options: CreateOpt
  * ```
  */
 export function zeros(shape: readonly number[], options: CreateOptions = {}): Tensor {
-  return full(shape, 0, options);
+  return filled("zeros", shape, 0, options);
 }
 
 /**
@@ -215,7 +234,7 @@ export function zeros(shape: readonly number[], options: CreateOptions = {}): Te
  * ```
  */
 export function ones(shape: readonly number[], options: CreateOptions = {}): Tensor {
-  return full(shape, 1, options);
+  return filled("ones", shape, 1, options);
 }
 
 /**
@@ -267,7 +286,8 @@ export interface ArangeOptions extends CreateOptions {
 }
 
 /**
- * Evenly spaced values in `[start, stop)`; with one argument, `[0, start)`.
+ * Evenly spaced values in `[start, stop)`; with one number, `[0, start)` (options may follow
+ * it directly: `arange(3, { dtype: "int32" })`).
  *
  * @example
  * ```ts
@@ -276,8 +296,16 @@ export interface ArangeOptions extends CreateOptions {
  * await arange(1, 2, { step: 0.25 }).data(); // Float32Array [1, 1.25, 1.5, 1.75]
  * ```
  */
-export function arange(start: number, stop?: number, options: ArangeOptions = {}): Tensor {
+export function arange(
+  start: number,
+  stop?: number | ArangeOptions,
+  options: ArangeOptions = {},
+): Tensor {
   const op = "arange";
+  if (typeof stop === "object" && stop !== null) {
+    options = stop;
+    stop = undefined;
+  }
   const [a, b] = stop === undefined ? [0, start] : [start, stop];
   const step = options.step ?? 1;
   for (const [name, v] of [["start", a], ["stop", b], ["step", step]] as const) {
@@ -291,5 +319,5 @@ export function arange(start: number, stop?: number, options: ArangeOptions = {}
   for (let i = 0; i < n; i++) values[i] = a + i * step;
   const dtype = checkDType(op, options.dtype ?? "float32");
   checkInt32Values(op, values, dtype);
-  return fromValues(values, [n], dtype, options.backend ?? getDefaultBackend());
+  return fromValues(values, [n], dtype, checkBackend(op, options.backend, dtype));
 }

@@ -70,6 +70,14 @@ export function checkCotangent(name: string, y: Tensor, dy: Tensor): void {
   if (!(dy instanceof Tensor)) {
     throw new TypeError(`${name} vjp: dy must be a Tensor, but got ${typeof dy}`);
   }
+  if (!dy.isAlive) {
+    throw new TypeError(`${name} vjp: dy was disposed (shape [${dy.shape.join(", ")}])`);
+  }
+  if (dy.backend !== y.backend) {
+    throw new TypeError(
+      `${name} vjp: dy must be on the output's backend "${y.backend.name}", but is on "${dy.backend.name}"`,
+    );
+  }
   if (dy.shape.length !== y.shape.length || dy.shape.some((d, i) => d !== y.shape[i])) {
     throw new TypeError(
       `${name} vjp: dy must have the output's shape [${y.shape.join(", ")}], but has shape [${

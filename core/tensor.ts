@@ -61,6 +61,7 @@ export class Tensor {
     const storage: Storage = { backend, handle, refs: 1 };
     this.#storage = storage;
     if (backend.release) finalizer.register(this, storage, this);
+    Object.freeze(this);
   }
 
   /** The backend that holds the data. */
@@ -82,7 +83,7 @@ export class Tensor {
     const s = this.#storage;
     if (s === undefined) {
       throw new TypeError(
-        `Tensor.${what}: this tensor (shape ${JSON.stringify(this.shape)}) was disposed`,
+        `Tensor.${what}: this tensor (shape [${this.shape.join(", ")}]) was disposed`,
       );
     }
     return s;

@@ -18,7 +18,7 @@ import type { Tensor } from "../tensor.ts";
 import { checkFloat, checkRank, checkSameDType, checkTensor, rawReshape, rawSum } from "./_util.ts";
 import { rawBinary } from "./arithmetic.ts";
 import { resolvePadding1d } from "../padding.ts";
-import { show } from "../errors.ts";
+import { checkInt, show } from "../errors.ts";
 
 /** Options of {@linkcode conv2d}. */
 export interface Conv2dOptions {
@@ -256,13 +256,15 @@ export const conv1d: DiffOp<
   checkTensor(op, "w", w);
   checkRank(op, "x", x, 3, "[n, w, cIn]");
   checkRank(op, "w", w, 3, "[k, cIn, cOut]");
+  checkFloat(op, "x", x);
+  checkSameDType(op, ["x", "w"], x, w);
   if (x.shape[2] !== w.shape[1]) {
     throw new TypeError(
       `${op}: input has ${x.shape[2]} channels but the filter expects ${w.shape[1]}`,
     );
   }
-  const stride = normalizePair(op, "stride", options.stride, 1)[0];
-  const dilation = normalizePair(op, "dilation", options.dilation, 1)[0];
+  const stride = checkInt(op, "stride", options.stride ?? 1, 1);
+  const dilation = checkInt(op, "dilation", options.dilation ?? 1, 1);
   const lr = resolvePadding1d(
     op,
     options.padding ?? "valid",
@@ -271,6 +273,9 @@ export const conv1d: DiffOp<
     stride,
     dilation,
   );
+  // Validate here too, so errors name conv1d rather than the conv2d it delegates to.
+  convOutputSize(op, x.shape[1], w.shape[0], stride, dilation, lr[0], lr[1]);
+  checkBias(op, options.bias, w);
   const x4 = rawReshape(x, [x.shape[0], 1, x.shape[1], x.shape[2]]);
   const w4 = rawReshape(w, [1, ...w.shape]);
   const [y4, back] = conv2d.vjp(x4, w4, {

@@ -46,6 +46,19 @@ export const matmul: DiffOp<[a: Tensor, b: Tensor, options?: MatmulOptions], [Te
     }
     const ta = options.transposeA ?? false;
     const tb = options.transposeB ?? false;
+    for (const [name, v] of [["transposeA", ta], ["transposeB", tb]] as const) {
+      if (typeof v !== "boolean") {
+        throw new TypeError(`${op}: ${name} must be a boolean, but got ${show(v)}`);
+      }
+    }
+    const batchA = a.shape.slice(0, -2);
+    const batchB = b.shape.slice(0, -2);
+    if (batchA.some((d, i) => !broadcastable(d, batchB[i - batchA.length + batchB.length]))) {
+      throw new TypeError(
+        `${op}: the batch axes of a and b must broadcast, but a has shape ${show(a.shape)} ` +
+          `and b has shape ${show(b.shape)} (batch axes ${show(batchA)} vs ${show(batchB)})`,
+      );
+    }
     const y = product(a, b, ta, tb);
     return [y, (dy: Tensor): [Tensor, Tensor] => {
       let da: Tensor, db: Tensor;
@@ -56,6 +69,11 @@ export const matmul: DiffOp<[a: Tensor, b: Tensor, options?: MatmulOptions], [Te
       return [sumTo(da, a.shape), sumTo(db, b.shape)];
     }];
   });
+
+/** Two sizes broadcast when equal or one is 1 (a missing axis, `undefined`, counts as 1). */
+function broadcastable(d: number, e: number | undefined): boolean {
+  return e === undefined || d === e || d === 1 || e === 1;
+}
 
 function product(a: Tensor, b: Tensor, ta: boolean, tb: boolean): Tensor {
   const op = "matmul";
