@@ -17,3 +17,4 @@ export * from "./op.ts";
 export * from "./ops/mod.ts";
 export * from "./random.ts";
 export * from "./tree.ts";
+export * from "./grad_check.ts";

@@ -161,8 +161,9 @@ export function col2imRows(
 }
 
 /** How many patch rows of `width` columns (and `width2` output columns) fit in one block. */
-function blockRows(width: number, width2: number): number {
-  return Math.max(1, Math.floor(BLOCK_ELEMENTS / Math.max(1, width, width2)));
+function blockRows(rowsTotal: number, width: number, width2: number): number {
+  const fit = Math.max(1, Math.floor(BLOCK_ELEMENTS / Math.max(1, width, width2)));
+  return Math.max(1, Math.min(rowsTotal, fit));
 }
 
 /** `x` `[n, h, w, cIn]` convolved with `w` `[kh, kw, cIn, cOut]`; out is `[n, oh, ow, cOut]`. */
@@ -171,7 +172,7 @@ export const conv2d: Kernel<TypedArray, "conv2d"> = ([x, w], geometry, out) => {
   const g = patches(x.shape, kh, kw, geometry, [out.shape[1], out.shape[2]]);
   const rowsTotal = g.n * g.oh * g.ow, k = kh * kw * cIn;
   const res = allocate(out.dtype, rowsTotal * cOut);
-  const block = blockRows(k, cOut);
+  const block = blockRows(rowsTotal, k, cOut);
   const cols = new Float64Array(block * k);
   const acc = new Float64Array(block * cOut);
   for (let r0 = 0; r0 < rowsTotal; r0 += block) {
@@ -197,7 +198,7 @@ export const conv2dBackpropInput: Kernel<TypedArray, "conv2dBackpropInput"> = (
   const g = patches(out.shape, kh, kw, geometry, [dy.shape[1], dy.shape[2]]);
   const rowsTotal = g.n * g.oh * g.ow, k = kh * kw * cIn;
   const dx = new Float64Array(sizeOf(out.shape));
-  const block = blockRows(k, cOut);
+  const block = blockRows(rowsTotal, k, cOut);
   const dcols = new Float64Array(block * k);
   for (let r0 = 0; r0 < rowsTotal; r0 += block) {
     const rows = Math.min(block, rowsTotal - r0);
@@ -223,7 +224,7 @@ export const conv2dBackpropFilter: Kernel<TypedArray, "conv2dBackpropFilter"> = 
   const g = patches(x.shape, kh, kw, geometry, [dy.shape[1], dy.shape[2]]);
   const rowsTotal = g.n * g.oh * g.ow, k = kh * kw * cIn;
   const dw = new Float64Array(k * cOut);
-  const block = blockRows(k, cOut);
+  const block = blockRows(rowsTotal, k, cOut);
   const cols = new Float64Array(block * k);
   for (let r0 = 0; r0 < rowsTotal; r0 += block) {
     const rows = Math.min(block, rowsTotal - r0);
