@@ -55,10 +55,21 @@ export function resolveConv2d(
   checkRank(op, "w", w, 4, "[kh, kw, cIn, cOut]");
   checkFloat(op, "x", x);
   checkSameDType(op, ["x", "w"], x, w);
-  const [n, h, wd, c] = x.shape;
-  const [kh, kw, ci, co] = w.shape;
+  return convGeometry(op, x.shape, w.shape, options, "input");
+}
+
+/** Resolves stride, dilation, padding and the output shape from the input and filter shapes. */
+function convGeometry(
+  op: string,
+  xShape: Shape,
+  wShape: Shape,
+  options: Conv2dTransposeOptions,
+  what: string,
+): ResolvedConv2d {
+  const [n, h, wd, c] = xShape;
+  const [kh, kw, ci, co] = wShape;
   if (c !== ci) {
-    throw new TypeError(`${op}: input has ${c} channels but the filter expects ${ci}`);
+    throw new TypeError(`${op}: ${what} has ${c} channels but the filter expects ${ci}`);
   }
   const stride = normalizePair(op, "stride", options.stride, 1);
   const dilation = normalizePair(op, "dilation", options.dilation, 1);
@@ -165,9 +176,7 @@ export const conv2dTranspose: DiffOp<
         `${op}: inputShape must be [n, h, w, cIn], but got ${show(inputShape)}`,
       );
     }
-    // Resolve the forward conv's geometry on a shape-only stand-in of x.
-    const probe = { shape: inputShape, dtype: dy.dtype } as unknown as Tensor;
-    const g = resolveConv2dShapes(op, probe.shape, w, dy, options);
+    const g = resolveConv2dShapes(op, inputShape, w, dy, options);
     const attrs = geometry(g);
     const y = runKernel(op, "conv2dBackpropInput", [dy, w], attrs, inputShape, dy.dtype);
     return [y, (dx: Tensor): [Tensor, Tensor] => [
@@ -187,8 +196,6 @@ function resolveConv2dShapes(
   checkRank(op, "w", w, 4, "[kh, kw, cIn, cOut]");
   checkFloat(op, "dy", dy);
   checkSameDType(op, ["dy", "w"], dy, w);
-  const [n, h, wd, c] = inputShape;
-  const [kh, kw, ci, co] = w.shape;
   for (const v of inputShape) {
     if (!Number.isInteger(v) || v < 1) {
       throw new RangeError(
@@ -196,22 +203,8 @@ function resolveConv2dShapes(
       );
     }
   }
-  if (c !== ci) {
-    throw new TypeError(`${op}: inputShape has ${c} channels but the filter expects ${ci}`);
-  }
-  const stride = normalizePair(op, "stride", options.stride, 1);
-  const dilation = normalizePair(op, "dilation", options.dilation, 1);
-  const padding = resolvePadding2d(
-    op,
-    options.padding ?? "valid",
-    [h, wd],
-    [kh, kw],
-    stride,
-    dilation,
-  );
-  const oh = convOutputSize(op, h, kh, stride[0], dilation[0], padding[0][0], padding[0][1]);
-  const ow = convOutputSize(op, wd, kw, stride[1], dilation[1], padding[1][0], padding[1][1]);
-  const outShape = [n, oh, ow, co];
+  const g = convGeometry(op, inputShape, w.shape, options, "inputShape");
+  const outShape = g.outShape;
   if (dy.shape.some((d, i) => d !== outShape[i])) {
     throw new TypeError(
       `${op}: dy must have shape ${show(outShape)} (the conv output for inputShape ${
@@ -219,7 +212,7 @@ function resolveConv2dShapes(
       }), but has shape ${show(dy.shape)}`,
     );
   }
-  return { stride, dilation, padding, outShape };
+  return g;
 }
 
 /** Options of {@linkcode conv1d}. */
