@@ -56,6 +56,12 @@ export interface BatchesOptions {
   readonly dropLast?: boolean;
   /** The backend of the batch tensors. @default {getDefaultBackend()} */
   readonly backend?: Backend;
+  /**
+   * Transforms each batch's inputs on the host before upload (data augmentation), given the
+   * batch's index in the pass. It must return a new array of the same shape and must not modify
+   * its argument (the augmentations in `data/` are such pure functions of a key and a batch).
+   */
+  readonly augment?: (x: HostArray, index: number) => HostArray;
 }
 
 interface Host {
@@ -130,14 +136,28 @@ export function batchCount(
   return options.dropLast ? Math.floor(n / size) : Math.ceil(n / size);
 }
 
-function gather(host: Host, order: Int32Array, from: number, count: number, backend: Backend) {
+function gather(host: Host, order: Int32Array, from: number, count: number): HostArray {
   const { data, row } = host;
   const out = new (data.constructor as { new (n: number): TypedArray })(count * row);
   for (let j = 0; j < count; j++) {
     const i = order[from + j];
     out.set(data.subarray(i * row, i * row + row), j * row);
   }
-  return tensor(out, { shape: [count, ...host.shape.slice(1)], backend });
+  return { data: out, shape: [count, ...host.shape.slice(1)] };
+}
+
+function upload(op: string, batch: HostArray, shape: readonly number[], backend: Backend): Tensor {
+  const ok = batch && ArrayBuffer.isView(batch.data) && Array.isArray(batch.shape) &&
+    batch.shape.length === shape.length && batch.shape.every((d, i) => d === shape[i]);
+  if (!ok) {
+    throw new TypeError(
+      `${op}: options.augment must return { data, shape } with shape ${show(shape)}, but got ${
+        show(batch?.shape)
+      }`,
+    );
+  }
+  const data = batch.data instanceof Uint8Array ? Int32Array.from(batch.data) : batch.data;
+  return tensor(data, { shape, backend });
 }
 
 /**
@@ -185,13 +205,19 @@ export function batches(
     ? Int32Array.from({ length: n }, (_, i) => i)
     : permutation(options.key, n);
   const backend = options.backend ?? getDefaultBackend();
+  const augment = options.augment;
+  if (augment !== undefined && typeof augment !== "function") {
+    throw new TypeError(`${op}: options.augment must be a function, but got ${show(augment)}`);
+  }
   const iterator = (function* (): Generator<Batch> {
     for (let b = 0; b < count; b++) {
       const from = b * size;
       const rows = Math.min(size, n - from);
+      const bx = gather(hx, order, from, rows);
+      const by = gather(hy, order, from, rows);
       yield {
-        x: gather(hx, order, from, rows, backend),
-        y: gather(hy, order, from, rows, backend),
+        x: upload(op, augment ? augment(bx, b) : bx, bx.shape, backend),
+        y: upload(op, by, by.shape, backend),
       };
     }
   })();

@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertNotEquals, assertThrows } from "../tests/assert.ts";
-import { key, tensor } from "../mod.ts";
+import { key, scalarBackend, tensor } from "../mod.ts";
 import { batchCount, batches } from "./mod.ts";
 
 // 10 examples of shape [2]: example i is [i, 100 + i]; its label is 10 * i.
@@ -82,4 +82,38 @@ Deno.test("batches() checks its arguments at once", () => {
   );
   assertThrows(() => batches([1, 2] as never, y, { batchSize: 1 }), TypeError, "{ data, shape }");
   assert(batches(x, y, { batchSize: 100 }).count === 1);
+});
+
+Deno.test("batches() applies options.augment to each batch's inputs before upload", async () => {
+  const x = { data: new Float32Array([1, 2, 3, 4, 5, 6]), shape: [3, 2] };
+  const y = new Int32Array([0, 1, 2]);
+  const seen: number[] = [];
+  const it = batches(x, y, {
+    batchSize: 2,
+    backend: scalarBackend,
+    augment: (b, index) => {
+      seen.push(index);
+      return { data: (b.data as Float32Array).map((v) => v * 10), shape: b.shape };
+    },
+  });
+  const out = [...it];
+  assertEquals(seen, [0, 1]);
+  assertEquals(await out[0].x.data(), new Float32Array([10, 20, 30, 40]));
+  assertEquals(await out[1].x.data(), new Float32Array([50, 60]));
+  assertEquals(await out[1].y.data(), new Int32Array([2]));
+  assertEquals(x.data, new Float32Array([1, 2, 3, 4, 5, 6]));
+});
+
+Deno.test("batches() rejects an augment that changes the batch shape", () => {
+  const x = { data: new Float32Array(4), shape: [2, 2] };
+  const it = batches(x, new Int32Array(2), {
+    batchSize: 2,
+    backend: scalarBackend,
+    augment: (b) => ({ data: b.data, shape: [4] }),
+  });
+  assertThrows(
+    () => [...it],
+    TypeError,
+    "options.augment must return { data, shape } with shape [2, 2]",
+  );
 });

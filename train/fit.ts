@@ -6,7 +6,7 @@
 
 import { checkInt, foldIn, type Key, show, split } from "../core/mod.ts";
 import type { Params, State } from "../layers/layer.ts";
-import { batches, type DataArray } from "./batches.ts";
+import { batches, type DataArray, type HostArray } from "./batches.ts";
 import { evaluate } from "./evaluate.ts";
 import type { Loss } from "./loss.ts";
 import { accuracy } from "./metrics.ts";
@@ -89,6 +89,12 @@ export interface FitOptions {
   readonly minDelta?: number;
   /** Measure accuracy. @default {true when the targets are int32 class indices} */
   readonly accuracy?: boolean;
+  /**
+   * Data augmentation: transforms each training batch's inputs on the host, given a key that is
+   * fresh for every batch of every epoch (derived from `key`). Not applied to validation data.
+   * E.g. `(k, x) => randomShift(k, x, { maxShift: 2 })` from `data/`.
+   */
+  readonly augment?: (key: Key, x: HostArray) => HostArray;
   /** Called after every step (for a progress bar); may be async. */
   readonly onBatch?: (report: BatchReport) => void | Promise<void>;
   /** Called after every epoch; may be async. */
@@ -172,11 +178,13 @@ export async function fit<P extends Params, S extends State>(
   const history: EpochReport[] = [];
   for (let epoch = 0; epoch < epochs; epoch++) {
     const start = performance.now();
-    const [shuffleKey, stepKey] = split(foldIn(options.key, epoch), 2);
+    const [shuffleKey, stepKey, augmentKey] = split(foldIn(options.key, epoch), 3);
+    const augment = options.augment;
     const train = batches(options.train.x, options.train.y, {
       batchSize,
       key: shuffleKey,
       dropLast,
+      augment: augment && ((x, index) => augment(foldIn(augmentKey, index), x)),
     });
     let count = 0;
     let lossSum = 0;
