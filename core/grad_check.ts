@@ -158,6 +158,28 @@ function fmt(v: number): string {
  * conv.ok; // true
  * (await checkGrads((x) => tanh.vjp(x), [w])).ok; // true
  * ```
+ *
+ * To check a layer (your own included), make its params inputs too: flatten the params tree into
+ * its leaves and unflatten them inside `f`, so that one call checks the input's gradient and every
+ * param's (`examples/custom_layer.ts` walks through this with a layer written from scratch).
+ *
+ * @example
+ * ```ts
+ * import { checkGrads, key, type Tensor, tensor } from "@convkit/convkit";
+ * import { treeFlatten, treeUnflatten } from "@convkit/convkit";
+ * import { dense } from "@convkit/convkit/layers";
+ * const layer = dense(2);
+ * const { params } = layer.init(key(0), [-1, 3], { dtype: "float64" });
+ * const x = tensor([[1, -2, 0.5]], { dtype: "float64" });
+ * const report = await checkGrads((x, ...leaves) => {
+ *   const [y, vjp] = layer.apply(treeUnflatten(params, leaves), x);
+ *   return [y as Tensor, (dy) => {
+ *     const [dParams, dx] = vjp(dy);
+ *     return [dx as Tensor, ...treeFlatten(dParams).leaves];
+ *   }];
+ * }, [x, ...treeFlatten(params).leaves], { linear: [true, true, true] }); // affine in each
+ * report.ok; // true
+ * ```
  */
 export async function checkGrads(
   f: VjpFunction,
