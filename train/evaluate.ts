@@ -4,7 +4,6 @@
  */
 
 import { show, Tensor } from "../core/mod.ts";
-import type { Params, State } from "../layers/layer.ts";
 import type { Batch } from "./batches.ts";
 import type { Loss } from "./loss.ts";
 import { accuracy as accuracyOf } from "./metrics.ts";
