@@ -43,6 +43,22 @@ export function stridesOf(shape: Shape): number[] {
   return strides;
 }
 
+/**
+ * The strides, one per axis of `outShape`, that read a dense `shape` broadcast to `outShape`
+ * (ranks aligned on the right): 0 on a missing or size-1 axis, the row-major stride otherwise.
+ *
+ * @example
+ * ```ts
+ * import { broadcastStrides } from "@convkit/convkit/core";
+ * broadcastStrides([3, 1], [2, 3, 4]); // [0, 1, 0]
+ * ```
+ */
+export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
+  const own = stridesOf(shape);
+  const lead = outShape.length - shape.length;
+  return outShape.map((_, i) => (i < lead || shape[i - lead] === 1 ? 0 : own[i - lead]));
+}
+
 /** True when `value` is a number that is an integer (any sign). */
 function isInt(value: unknown): value is number {
   return typeof value === "number" && Number.isInteger(value);

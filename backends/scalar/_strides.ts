@@ -7,34 +7,9 @@
 
 import { allocate, type DType, type TypedArray } from "../../core/dtype.ts";
 import type { Shape } from "../../core/primitives.ts";
+import { broadcastStrides, sizeOf, stridesOf } from "../../core/shape.ts";
 
-/** The number of elements of `shape` (1 for a scalar). */
-export function sizeOf(shape: Shape): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
-
-/** The row-major strides of a dense `shape`, in elements: the last axis has stride 1. */
-export function stridesOf(shape: Shape): number[] {
-  const strides = new Array<number>(shape.length);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    strides[i] = s;
-    s *= shape[i];
-  }
-  return strides;
-}
-
-/**
- * The strides, one per axis of `outShape`, that read a dense `shape` broadcast to `outShape`
- * (ranks aligned on the right): 0 on a missing or size-1 axis, the row-major stride otherwise.
- */
-export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
-  const own = stridesOf(shape);
-  const lead = outShape.length - shape.length;
-  return outShape.map((_, i) => (i < lead || shape[i - lead] === 1 ? 0 : own[i - lead]));
-}
+export { broadcastStrides, sizeOf, stridesOf };
 
 /**
  * A plan for walking a shape in row-major order one row at a time, where each of several operands

@@ -6,31 +6,9 @@
  */
 
 import type { Shape } from "../../core/primitives.ts";
+import { broadcastStrides, sizeOf, stridesOf } from "../../core/shape.ts";
 
-/** The number of elements of `shape` (1 for a scalar). */
-export function sizeOf(shape: Shape): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
-
-/** The row-major strides of a dense `shape`, in elements. */
-export function stridesOf(shape: Shape): number[] {
-  const strides = new Array<number>(shape.length);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    strides[i] = s;
-    s *= shape[i];
-  }
-  return strides;
-}
-
-/** Strides reading a dense `shape` broadcast to `outShape`: 0 on missing or size-1 axes. */
-export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
-  const own = stridesOf(shape);
-  const lead = outShape.length - shape.length;
-  return outShape.map((_, i) => (i < lead || shape[i - lead] === 1 ? 0 : own[i - lead]));
-}
+export { broadcastStrides, sizeOf, stridesOf };
 
 /**
  * A walk over a shape in row-major order, one row at a time, each operand at its own strides,
